@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import home, results, taking
+from quizzes.views import home, reports, results, taking
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("attempts/<int:pk>/review/", taking.review, name="attempt_review"),
     path("attempts/<int:pk>/submit/", taking.submit, name="attempt_submit"),
     path("attempts/<int:pk>/results/", results.results, name="attempt_results"),
+    path("reports/", reports.my_report, name="my_report"),
+    path("reports/learners/<int:user_id>/", reports.learner_report, name="learner_report"),
 ]

@@ -184,6 +184,7 @@ def _exam_report(user_id: int, exam_id: int, attempts: list[dict]) -> dict:
         "readiness": {
             "probability": round(probability, 3),
             "pass_count": pass_count,
+            "pass_ratio": float(attempts[-1]["pass_ratio"]),
             "question_count": exam_size,
             "answers": answered,
             "simulations": 2000,

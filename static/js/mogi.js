@@ -189,8 +189,9 @@
     var form = document.getElementById("answer-form");
     if (!form) return;
     var key = e.key.toUpperCase();
+    // F is the flag key, so the sixth option is chosen with 6.
     var idx = "123456".indexOf(key);
-    if (idx < 0) idx = "ABCDEF".indexOf(key);
+    if (idx < 0) idx = "ABCDE".indexOf(key);
     if (idx >= 0 && key.length === 1) {
       var label = form.querySelectorAll("label.choice")[idx];
       if (label) { label.querySelector("input").click(); e.preventDefault(); }
