@@ -1,3 +1,4 @@
+import logging
 import random
 import time
 
@@ -103,9 +104,9 @@ def test_submit_answers_quickly_when_redis_is_down_and_the_sweeper_catches_up(
     eager_celery.conf.task_always_eager = False
     old_broker = eager_celery.conf.broker_url
     eager_celery.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    eager_celery._pool = None
+    eager_celery._pool = eager_celery.amqp._producer_pool = None
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
             started = time.monotonic()
             response = learner_client.post(
                 reverse("attempt_submit", args=[attempt.pk]), HTTP_HX_REQUEST="true"
@@ -113,7 +114,7 @@ def test_submit_answers_quickly_when_redis_is_down_and_the_sweeper_catches_up(
             elapsed = time.monotonic() - started
     finally:
         eager_celery.conf.broker_url = old_broker
-        eager_celery._pool = None
+        eager_celery._pool = eager_celery.amqp._producer_pool = None
         eager_celery.conf.task_always_eager = True
     assert response.status_code == 200 and response["HX-Redirect"]
     assert "could not queue build_report" in caplog.text
