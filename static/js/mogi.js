@@ -44,7 +44,9 @@
     var clock = timer.querySelector(".clock");
     if (clock) clock.textContent = fmt(left);
     timer.classList.toggle("low", left <= 300);
-    if (left === 0) autoSubmit();
+    // seconds-left is rounded down by the server, so wait a moment past zero: the submit then
+    // lands after the real deadline (well inside the grace period) and counts as time up.
+    if (Date.now() - deadlineAt >= 2000) autoSubmit();
   }
 
   function autoSubmit() {
@@ -172,8 +174,12 @@
   // A multiple-response question never sends more choices than it allows.
   document.addEventListener("change", function (e) {
     var input = e.target;
-    if (!input.matches || !input.matches("#answer-form input[type=checkbox]")) return;
+    if (!input.matches || !input.matches("#answer-form input")) return;
     var form = input.form;
+    // A click right after the question was swapped in can come before htmx has wired the
+    // new form up; processing it here (a no-op when already done) makes sure it is saved.
+    htmx.process(form);
+    if (input.type !== "checkbox") return;
     var max = parseInt(form.dataset.choose || "1", 10);
     if (input.checked && form.querySelectorAll("input[type=checkbox]:checked").length > max) {
       input.checked = false;
