@@ -161,6 +161,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-every-minute": {"task": "quizzes.tasks.sweep", "schedule": 60.0},
+    "item-stats-every-ten-minutes": {"task": "quizzes.tasks.refresh_item_stats", "schedule": 600.0},
 }
 
 # Security: production values are switched on with DJANGO_DEBUG=0.

@@ -131,3 +131,66 @@ def readiness(
             total += sum(rng.random() < p for _ in range(n))
         passes += total >= pass_count
     return passes / simulations if simulations else 0.0
+
+
+# ---------------------------------------------------------------- item analysis
+
+TOO_EASY = 0.95
+TOO_HARD = 0.20
+LOW_DISCRIMINATION = 0.1
+MIN_ANSWERS_FOR_DIFFICULTY = 10
+MIN_ANSWERS_FOR_DISCRIMINATION = 30
+MIN_ANSWERS_FOR_DISTRACTORS = 20
+
+
+def discrimination(item: list[bool], rest: list[float]) -> float | None:
+    """Pearson correlation between getting the item right and the score on the rest of the exam.
+
+    None when either side does not vary (the correlation is undefined).
+    """
+    n = len(item)
+    if n < 2 or n != len(rest):
+        return None
+    xs = [1.0 if x else 0.0 for x in item]
+    mx, my = sum(xs) / n, sum(rest) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, rest, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in rest)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    s = sorted(values)
+    mid = len(s) // 2
+    return float(s[mid]) if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+def item_flags(
+    answered: int,
+    facility: float | None,
+    disc: float | None,
+    option_counts: Mapping[int, int],
+    correct_positions: set[int],
+) -> list[str]:
+    """Review flags for one question: too_easy, too_hard, low_discrimination, unused_distractor."""
+    flags = []
+    if facility is not None and answered >= MIN_ANSWERS_FOR_DIFFICULTY:
+        if facility > TOO_EASY:
+            flags.append("too_easy")
+        if facility < TOO_HARD:
+            flags.append("too_hard")
+    if (
+        disc is not None
+        and answered >= MIN_ANSWERS_FOR_DISCRIMINATION
+        and disc < LOW_DISCRIMINATION
+    ):
+        flags.append("low_discrimination")
+    if answered >= MIN_ANSWERS_FOR_DISTRACTORS and any(
+        option_counts.get(p, 0) == 0 for p in option_counts if p not in correct_positions
+    ):
+        flags.append("unused_distractor")
+    return flags

@@ -316,3 +316,104 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report for {self.user}"
+
+
+class QuestionReport(models.Model):
+    """A learner's report of a problem with the version of a question they saw."""
+
+    class Kind(models.TextChoices):
+        WRONG_KEY = "wrong_key", _("The marked answer is wrong")
+        UNCLEAR = "unclear", _("The question is unclear")
+        OUTDATED = "outdated", _("Outdated information")
+        TYPO = "typo", _("Typo or translation error")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    comment = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}: {self.kind}"
+
+
+class QuestionStats(models.Model):
+    """Item analysis over finished attempts, refreshed by a Celery task."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="stats")
+    answered = models.PositiveIntegerField(default=0)
+    facility = models.FloatField(null=True, blank=True, help_text="Share answered correctly")
+    discrimination = models.FloatField(
+        null=True, blank=True, help_text="Correlation with the score on the rest of the exam"
+    )
+    option_counts = models.JSONField(default=dict, blank=True)
+    median_seconds = models.FloatField(null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"stats for {self.question.key}"
+
+
+class Regrade(models.Model):
+    """An instructor's explicit rescoring of past attempts after fixing a question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="regrades")
+    to_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"regrade of {self.question.key}"
+
+
+class ImportJob(models.Model):
+    """An uploaded bank file: previewed first (dry run), then applied all or nothing."""
+
+    class Format(models.TextChoices):
+        YAML = "yaml", "YAML"
+        CSV = "csv", "CSV"
+        GIFT = "gift", "Moodle GIFT"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    filename = models.CharField(max_length=200)
+    content = models.TextField()
+    options = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.filename}"

@@ -128,3 +128,27 @@ def bank_stats() -> list[dict]:
             }
         )
     return out
+
+
+def learners_overview(limit: int = 200) -> list:
+    """Learners with finished attempts: count, last score and report readiness."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max
+
+    users = (
+        get_user_model()
+        .objects.annotate(
+            finished=Count("attempts", filter=Q(attempts__status=Attempt.Status.FINISHED)),
+            last_finished=Max("attempts__finished_at"),
+        )
+        .filter(finished__gt=0)
+        .select_related("report")
+        .order_by("-last_finished")[:limit]
+    )
+    out = []
+    for u in users:
+        report = getattr(u, "report", None)
+        exams = (report.data or {}).get("exams", []) if report else []
+        u.readiness = round(100 * exams[0]["readiness"]["probability"]) if exams else None
+        out.append(u)
+    return out

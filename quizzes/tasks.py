@@ -19,3 +19,10 @@ def sweep() -> None:
     now = timezone.now()
     attempts_sweep(now=now)
     reports_requeue_missing(now=now)
+
+
+@shared_task(acks_late=True)
+def refresh_item_stats() -> None:
+    from quizzes.services.itemstats import item_stats_refresh
+
+    item_stats_refresh(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import home, reports, results, taking
+from quizzes.views import home, reports, results, studio, taking
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,27 @@ urlpatterns = [
     path("attempts/<int:pk>/review/", taking.review, name="attempt_review"),
     path("attempts/<int:pk>/submit/", taking.submit, name="attempt_submit"),
     path("attempts/<int:pk>/results/", results.results, name="attempt_results"),
+    path(
+        "attempts/<int:pk>/q/<int:position>/report/",
+        results.report_problem,
+        name="attempt_report_problem",
+    ),
     path("reports/", reports.my_report, name="my_report"),
     path("reports/learners/<int:user_id>/", reports.learner_report, name="learner_report"),
+    path("studio/", studio.question_list, name="studio_questions"),
+    path("studio/new/<str:code>/", studio.question_create, name="studio_question_create"),
+    path("studio/option-row/", studio.option_row, name="studio_option_row"),
+    path("studio/option-remove/", studio.option_remove, name="studio_option_remove"),
+    path("studio/q/<str:key>/", studio.question_edit, name="studio_question_edit"),
+    path("studio/q/<str:key>/preview/", studio.question_preview, name="studio_question_preview"),
+    path("studio/q/<str:key>/history/", studio.question_history, name="studio_question_history"),
+    path("studio/q/<str:key>/status/", studio.question_status, name="studio_question_status"),
+    path("studio/q/<str:key>/regrade/", studio.question_regrade, name="studio_question_regrade"),
+    path("studio/import/", studio.import_start, name="studio_import"),
+    path("studio/import/<int:pk>/", studio.import_preview, name="studio_import_preview"),
+    path("studio/export/<str:code>.<str:fmt>", studio.export, name="studio_export"),
+    path("studio/stats/refresh/", studio.stats_refresh, name="studio_stats_refresh"),
+    path("studio/triage/", studio.triage, name="studio_triage"),
+    path("studio/triage/<int:pk>/resolve/", studio.triage_resolve, name="studio_triage_resolve"),
+    path("studio/cohort/", studio.cohort, name="studio_cohort"),
 ]

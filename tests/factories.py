@@ -97,6 +97,10 @@ def make_question(*, exam, task, key, multi=False, topics=(), status="active") -
         )
         for i in range(1, (5 if multi else 4) + 1)
     )
+    from quizzes.services.transfer import spec_from_version
+
+    version.content_hash = spec_from_version(question, version).content_hash()
+    version.save(update_fields=["content_hash"])
     question.current_version = version
     question.save(update_fields=["current_version"])
     return question

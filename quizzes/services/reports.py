@@ -281,3 +281,38 @@ def _missed_by_topic(finished, keys: set[str]) -> dict[str, list[dict]]:
         if len(out[key]) < MISSED_PER_TOPIC:
             out[key].append({"attempt": attempt_id, "position": position, "question": qkey})
     return out
+
+
+def cohort_build(*, exam) -> dict:
+    """Weak areas over every learner's finished attempts of the exam (aggregate queries)."""
+    finished = AttemptItem.objects.filter(
+        attempt__exam=exam, attempt__status=Attempt.Status.FINISHED
+    )
+    counts = {"n": Count("id"), "c": Count("id", filter=Q(is_correct=True))}
+
+    def rows(field: str, model, key: str = "pk"):
+        found = {r[field]: r for r in finished.values(field).annotate(**counts) if r[field]}
+        objects = model.objects.in_bulk(list(found))
+        out = []
+        for pk, r in found.items():
+            m = analytics.mastery([(0, r["n"], r["c"])])
+            obj = objects[pk]
+            out.append({"code": getattr(obj, "code", ""), "label": obj.name, **m.as_dict()})
+        return out
+
+    attempts = Attempt.objects.filter(exam=exam, status=Attempt.Status.FINISHED)
+    summary = attempts.aggregate(
+        n=Count("id"),
+        learners=Count("user", distinct=True),
+        passed=Count("id", filter=Q(passed=True)),
+    )
+    return {
+        "exam": exam,
+        "attempts": summary["n"],
+        "learners": summary["learners"],
+        "pass_rate": round(100 * summary["passed"] / summary["n"]) if summary["n"] else None,
+        "pass_percent": round(100 * float(exam.pass_ratio)),
+        "domains": sorted(rows("version__domain", Domain), key=lambda r: r["code"]),
+        "tasks": sorted(rows("version__task", TaskStatement), key=lambda r: r["code"]),
+        "topics": sorted(rows("version__topics", Topic), key=lambda r: r["mean"])[:15],
+    }

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import scoring, selectors
-from quizzes.models import Attempt
+from quizzes.forms import ReportProblemForm
+from quizzes.models import Attempt, AttemptItem
+from quizzes.services import authoring
 from quizzes.views.taking import _open_attempt
 
 FILTERS = ("all", "incorrect", "flagged")
@@ -45,6 +49,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "flagged": sum(i.flagged for i in items),
         },
         "pass_percent": round(float(attempt.pass_ratio) * 100),
+        "report_form": ReportProblemForm(),
     }
     template = "quizzes/results.html"
     if request.htmx and not request.htmx.boosted:
@@ -57,3 +62,30 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     attempts = Attempt.objects.filter(user=request.user).select_related("exam")[:200]
     return render(request, "quizzes/history.html", {"attempts": attempts})
+
+
+@login_required
+@require_POST
+def report_problem(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """From the results review, a learner reports a problem with one question."""
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    if attempt.is_in_progress:
+        return HttpResponse(_("Report problems after you submit the exam."), status=409)
+    item = get_object_or_404(AttemptItem, attempt=attempt, position=position)
+    form = ReportProblemForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "quizzes/results.html#report_form",
+            {"attempt": attempt, "item": item, "form": form},
+            status=400,
+        )
+    authoring.question_report_create(
+        item=item,
+        user=request.user,
+        kind=form.cleaned_data["kind"],
+        comment=form.cleaned_data["comment"],
+    )
+    if not request.htmx:
+        return redirect(reverse("attempt_results", args=[attempt.pk]) + f"#q{position}")
+    return render(request, "quizzes/results.html#report_thanks", {"item": item})
