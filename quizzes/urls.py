@@ -10,6 +10,7 @@ urlpatterns = [
     path("attempts/<int:pk>/q/<int:position>/", taking.question, name="attempt_question"),
     path("attempts/<int:pk>/q/<int:position>/answer/", taking.answer, name="attempt_answer"),
     path("attempts/<int:pk>/q/<int:position>/flag/", taking.flag, name="attempt_flag"),
+    path("attempts/<int:pk>/q/<int:position>/visit/", taking.visit, name="attempt_visit"),
     path("attempts/<int:pk>/review/", taking.review, name="attempt_review"),
     path("attempts/<int:pk>/submit/", taking.submit, name="attempt_submit"),
     path("attempts/<int:pk>/results/", results.results, name="attempt_results"),

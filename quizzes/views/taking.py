@@ -87,7 +87,6 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not attempt.is_in_progress:
         return _to_results(request, attempt)
     item = selectors.item_for_page(attempt=attempt, position=position)
-    engine.attempt_move(attempt=attempt, position=position, now=now)
     context = {
         "attempt": attempt,
         "item": item,
@@ -138,6 +137,21 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     cell = selectors.PaletteCell(item.position, bool(item.selected), item.flagged)
     context = {"item": item, "attempt": attempt, "cell": cell}
     return _done(request, attempt, now, "quizzes/question.html#saved", context)
+
+
+@login_required
+@require_POST
+def visit(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """The page reports which question is on screen (GET stays free of side effects).
+
+    The server remembers it for resuming on any device and times each question.
+    """
+    now = timezone.now()
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    if not 1 <= position <= attempt.question_count:
+        return HttpResponse(status=404)
+    engine.attempt_move(attempt=attempt, position=position, now=now)
+    return _clock_headers(HttpResponse(status=204), attempt, now)
 
 
 @login_required

@@ -25,6 +25,7 @@ def urls(attempt):
         "results": ("get", reverse("attempt_results", args=[attempt.pk])),
         "answer": ("post", reverse("attempt_answer", args=[attempt.pk, 1])),
         "flag": ("post", reverse("attempt_flag", args=[attempt.pk, 1])),
+        "visit": ("post", reverse("attempt_visit", args=[attempt.pk, 2])),
         "submit": ("post", reverse("attempt_submit", args=[attempt.pk])),
     }
 
@@ -68,6 +69,9 @@ def test_question_page_full_and_fragment(learner_client, attempt):
     part = fragment.content.decode()
     assert "<html" not in part and 'id="question-panel"' in part
     assert 'hx-swap-oob="true"' in part  # palette follows the current question
+    assert Attempt.objects.get(pk=attempt.pk).current_position == 1  # GET changes nothing
+    visit = learner_client.post(reverse("attempt_visit", args=[attempt.pk, 2]), **HX)
+    assert visit.status_code == 204 and "X-Mogi-Seconds-Left" in visit.headers
     assert Attempt.objects.get(pk=attempt.pk).current_position == 2
 
 
@@ -206,7 +210,7 @@ def test_question_page_of_a_finished_attempt_goes_to_results(learner_client, att
 
 
 def test_resume_goes_to_the_question_where_the_user_was(learner_client, attempt):
-    learner_client.get(reverse("attempt_question", args=[attempt.pk, 12]))
+    learner_client.post(reverse("attempt_visit", args=[attempt.pk, 12]))
     response = learner_client.get(reverse("attempt_resume", args=[attempt.pk]))
     assert response["Location"] == reverse("attempt_question", args=[attempt.pk, 12])
 
@@ -247,7 +251,7 @@ def test_history_lists_only_the_users_attempts(learner_client, other_client, att
 
 
 def test_get_never_changes_answers_and_post_only_urls_refuse_get(learner_client, attempt):
-    for name in ("attempt_answer", "attempt_flag"):
+    for name in ("attempt_answer", "attempt_flag", "attempt_visit"):
         assert learner_client.get(reverse(name, args=[attempt.pk, 1])).status_code == 405
     assert learner_client.get(reverse("attempt_submit", args=[attempt.pk])).status_code == 405
 
@@ -267,10 +271,11 @@ def test_question_page_and_answer_save_query_counts_do_not_grow_with_the_bank(
     for size in (20, 60):
         exam = make_exam(code=f"E{size}", per_domain=size)
         attempt = engine.attempt_start(user=learner, exam=exam, now=timezone.now())
-        # session, user, attempt, item, choices, palette, move (2 writes in a savepoint)
-        with django_assert_num_queries(10):
+        # session, user, attempt, item, choices, palette
+        with django_assert_num_queries(6):
             client.get(reverse("attempt_question", args=[attempt.pk, 2]), **HX)
         item = attempt.items.get(position=2)
+        client.post(reverse("attempt_visit", args=[attempt.pk, 2]), **HX)
         # session, user, attempt, item, claim update, answer update (in a savepoint)
         with django_assert_num_queries(8):
             client.post(
