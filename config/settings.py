@@ -188,8 +188,14 @@ CONTENT_SECURITY_POLICY = (
 LOGIN_MAX_FAILURES = env_int("MOGI_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("MOGI_LOGIN_LOCK_SECONDS", 300)
 
+# Log-in throttling counts failures in the cache: set CACHE_URL (Redis) when several web
+# processes serve the site so they share the counts.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        if env_str("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 LOGGING = {

@@ -87,3 +87,39 @@ def test_set_language_ignores_unknown_languages_and_foreign_redirects(client):
         reverse("set_language"), {"language": "xx", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_log_in_is_throttled_per_username_and_the_lock_lifts_by_itself(client, learner, settings):
+    import time_machine
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_LOCK_SECONDS = 300
+    with time_machine.travel("2026-11-23 10:00:00 +0000", tick=False) as clock:
+        for _ in range(3):
+            bad = client.post(reverse("login"), {"username": learner.username, "password": "wrong"})
+            assert bad.status_code == 200
+        locked = client.post(
+            reverse("login"), {"username": learner.username, "password": "correct-horse-battery"}
+        )
+        assert locked.status_code == 200 and "_auth_user_id" not in client.session
+        assert "Too many" in locked.content.decode() or "回数" in locked.content.decode()
+        clock.shift(301)
+        ok = client.post(
+            reverse("login"), {"username": learner.username, "password": "correct-horse-battery"}
+        )
+        assert ok.status_code == 302
+    cache.clear()
+
+
+def test_log_in_is_throttled_per_ip_across_usernames(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_MAX_FAILURES = 2
+    for i in range(8):
+        client.post(reverse("login"), {"username": f"guess{i}", "password": "x"})
+    response = client.post(reverse("login"), {"username": "someone", "password": "x"})
+    assert "Too many" in response.content.decode() or "回数" in response.content.decode()
+    cache.clear()
