@@ -37,7 +37,7 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: install
-	$(VENV)/bin/pytest benchmarks -p no:cacheprovider -s
+	$(VENV)/bin/pytest benchmarks -p no:cacheprovider -q
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -35,6 +36,7 @@ _CJK_BREAK = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # question texts are immutable per version: render each once
 def render_markdown(text: str) -> str:
     """Markdown to HTML with every tag, attribute and URL scheme outside a small list removed."""
     if not text:
