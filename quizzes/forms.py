@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from quizzes.bankfile import KEY_RE, URL_RE, QuestionSpec, parse_question
 from quizzes.models import Exam, ImportJob, Question, QuestionReport, TaskStatement, Topic
@@ -203,20 +203,25 @@ class QuestionEditor:
 
 
 class ImportForm(forms.Form):
-    exam = forms.ModelChoiceField(Exam.objects.all(), to_field_name="code", label=_lazy("Exam"))
-    format = forms.ChoiceField(choices=ImportJob.Format.choices, label=_lazy("Format"))
-    file = forms.FileField(label=_lazy("File"))
+    exam = forms.ModelChoiceField(
+        Exam.objects.all(), to_field_name="code", label=gettext_lazy("Exam")
+    )
+    format = forms.ChoiceField(choices=ImportJob.Format.choices, label=gettext_lazy("Format"))
+    file = forms.FileField(label=gettext_lazy("File"))
     task = forms.ModelChoiceField(
         TaskStatement.objects.select_related("domain__exam"),
         required=False,
-        label=_lazy("Task statement (GIFT only)"),
+        label=gettext_lazy("Task statement (GIFT only)"),
     )
     topics = forms.ModelMultipleChoiceField(
-        Topic.objects.all(), to_field_name="key", required=False, label=_lazy("Topics (GIFT only)")
+        Topic.objects.all(),
+        to_field_name="key",
+        required=False,
+        label=gettext_lazy("Topics (GIFT only)"),
     )
     language = forms.ChoiceField(
         choices=[("ja", "日本語"), ("en", "English")],
-        label=_lazy("Language of the file (GIFT only)"),
+        label=gettext_lazy("Language of the file (GIFT only)"),
     )
 
     MAX_BYTES = 5 * 1024 * 1024
@@ -243,13 +248,15 @@ class ImportForm(forms.Form):
 
 
 class ReportProblemForm(forms.Form):
-    kind = forms.ChoiceField(choices=QuestionReport.Kind.choices, label=_lazy("Problem"))
+    kind = forms.ChoiceField(choices=QuestionReport.Kind.choices, label=gettext_lazy("Problem"))
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_lazy("Details")
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=gettext_lazy("Details")
     )
 
 
 class ResolveForm(forms.Form):
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_lazy("Resolution note")
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label=gettext_lazy("Resolution note"),
     )

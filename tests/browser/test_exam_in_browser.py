@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from quizzes.models import Attempt, AttemptItem
 from tests.browser.conftest import log_in
@@ -164,3 +165,38 @@ def test_two_tabs_and_a_double_click_on_submit_give_one_result(context, live_ser
     assert answered == 2
     scores = {t.locator(".score strong").inner_text() for t in (first, second)}
     assert len(scores) == 1
+
+
+def test_an_instructor_creates_a_question_and_previews_it(page, live_server, exam, console):
+    from accounts.roles import user_make_instructor
+
+    teacher = UserFactory(username="sensei")
+    user_make_instructor(user=teacher)
+    log_in(page, live_server.url, "sensei")
+    page.goto(f"{live_server.url}/studio/new/{exam.code}/")
+    page.fill("#f-key", "t11-browser-made")
+    page.select_option("#f-task", "1.1")
+    page.select_option("#f-topics", ["iam"])
+    page.fill("#f-stem_ja", "ブラウザで作成した問題です。**強調**あり。")
+    page.fill("#f-stem_en", "A question made in the browser.")
+    page.click("text=+ 選択肢を追加")
+    expect(page.locator("fieldset.option-row")).to_have_count(5)
+    page.locator("fieldset.option-row").nth(4).locator("button").click()
+    expect(page.locator("fieldset.option-row")).to_have_count(4)
+    rows = page.locator("fieldset.option-row")
+    for i in range(4):
+        rows.nth(i).locator("textarea[name=opt-text_ja]").fill(f"選択肢{i + 1}")
+        rows.nth(i).locator("textarea[name=opt-text_en]").fill(f"Option {i + 1}")
+        rows.nth(i).locator("textarea[name=opt-why_ja]").fill(f"理由{i + 1}")
+    rows.nth(2).locator("input[name=opt-correct]").check()
+    page.fill("#f-ex_ja", "解説です。")
+    page.fill("#f-refs", "https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction.html")
+    page.click("form.editor button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/studio/q/t11-browser-made/")
+    assert page.locator(".messages").inner_text().strip() != ""
+    page.click("text=プレビュー")
+    page.wait_for_url(f"{live_server.url}/studio/q/t11-browser-made/preview/")
+    assert page.locator("section.question-panel").count() == 2
+    assert page.locator("section.question-panel strong").first.inner_text() == "強調"
+    assert "A question made in the browser." in page.content()
+    assert console.errors == []
