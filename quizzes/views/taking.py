@@ -48,9 +48,12 @@ def _error(request, attempt, now, message: str, status: int, position: int) -> H
     return _clock_headers(render(request, template, context, status=status), attempt, now)
 
 
-def _done(request, attempt, now, template: str, context: dict) -> HttpResponse:
+def _done(request, attempt, item, now, template: str) -> HttpResponse:
+    """After a save: the fragment with the item's palette cell, or back to the question."""
     if not request.htmx:
-        return redirect("attempt_question", attempt.pk, context["item"].position)
+        return redirect("attempt_question", attempt.pk, item.position)
+    cell = selectors.PaletteCell(item.position, bool(item.selected), item.flagged)
+    context = {"item": item, "attempt": attempt, "cell": cell}
     return _clock_headers(render(request, template, context), attempt, now)
 
 
@@ -134,9 +137,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         )
     except engine.AttemptError as exc:
         return _error(request, attempt, now, exc.message, exc.status, position)
-    cell = selectors.PaletteCell(item.position, bool(item.selected), item.flagged)
-    context = {"item": item, "attempt": attempt, "cell": cell}
-    return _done(request, attempt, now, "quizzes/question.html#saved", context)
+    return _done(request, attempt, item, now, "quizzes/question.html#saved")
 
 
 @login_required
@@ -168,9 +169,7 @@ def flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         item = engine.item_flag(attempt=attempt, item=item, flagged=wanted == "1", now=now)
     except engine.AttemptError as exc:
         return _error(request, attempt, now, exc.message, exc.status, position)
-    cell = selectors.PaletteCell(item.position, bool(item.selected), item.flagged)
-    context = {"item": item, "attempt": attempt, "cell": cell}
-    return _done(request, attempt, now, "quizzes/question.html#flag_button", context)
+    return _done(request, attempt, item, now, "quizzes/question.html#flag_button")
 
 
 @login_required
