@@ -98,12 +98,20 @@ def test_the_sweeper_queues_missing_reports_once(learner, exam):
 
 
 def test_submit_answers_quickly_when_redis_is_down_and_the_sweeper_catches_up(
-    learner_client, learner, exam, eager_celery, django_capture_on_commit_callbacks, caplog
+    learner_client,
+    learner,
+    exam,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+    caplog,
+    monkeypatch,
 ):
     attempt = engine.attempt_start(user=learner, exam=exam, now=timezone.now())
     eager_celery.conf.task_always_eager = False
     old_broker = eager_celery.conf.broker_url
-    eager_celery.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    closed = "redis://127.0.0.1:1/0"  # nothing listens there
+    eager_celery.conf.broker_url = closed
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)  # Celery reads this before its own setting
     eager_celery._pool = eager_celery.amqp._producer_pool = None
     try:
         with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
@@ -113,6 +121,7 @@ def test_submit_answers_quickly_when_redis_is_down_and_the_sweeper_catches_up(
             )
             elapsed = time.monotonic() - started
     finally:
+        monkeypatch.undo()
         eager_celery.conf.broker_url = old_broker
         eager_celery._pool = eager_celery.amqp._producer_pool = None
         eager_celery.conf.task_always_eager = True
