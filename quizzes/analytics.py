@@ -20,7 +20,7 @@ Z90 = 1.6449  # two-sided 90% interval
 
 def recency_weight(age: int, half_life: float = HALF_LIFE) -> float:
     """Weight of answers given ``age`` attempts before the newest (0 = newest)."""
-    return 0.5 ** (age / half_life)
+    return float(0.5 ** (age / half_life))
 
 
 @dataclass(frozen=True)
