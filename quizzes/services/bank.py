@@ -132,10 +132,8 @@ def questions_upsert(
                 question.status = spec.status
                 status_changed.append(question)
             if same:
-                if question not in status_changed:
-                    result.unchanged.append(spec.key)
-                else:
-                    result.changed.append(spec.key)
+                status_only = question in status_changed
+                (result.changed if status_only else result.unchanged).append(spec.key)
                 continue
             result.changed.append(spec.key)
             number = (current.number + 1) if current else 1
