@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from quizzes import charts
 from quizzes.models import Report
+from quizzes.views import fragment
 
 
 def _localise(data: dict) -> dict:
@@ -48,9 +49,7 @@ def _render(request: HttpRequest, owner: User, *, viewer_is_owner: bool) -> Http
         "viewer_is_owner": viewer_is_owner,
         "data": _localise(report.data) if report and report.data else None,
     }
-    template = "quizzes/report.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#report_body"
+    template = fragment(request, "quizzes/report.html", "report_body")
     return render(request, template, context)
 
 

@@ -14,6 +14,7 @@ from quizzes import scoring, selectors
 from quizzes.forms import ReportProblemForm
 from quizzes.models import Attempt, AttemptItem
 from quizzes.services import authoring
+from quizzes.views import fragment
 from quizzes.views.taking import _open_attempt
 
 FILTERS = ("all", "incorrect", "flagged")
@@ -51,9 +52,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "pass_percent": round(float(attempt.pass_ratio) * 100),
         "report_form": ReportProblemForm(),
     }
-    template = "quizzes/results.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#result_items"
+    template = fragment(request, "quizzes/results.html", "result_items")
     return render(request, template, context)
 
 

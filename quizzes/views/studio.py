@@ -31,6 +31,7 @@ from quizzes.models import (
 from quizzes.services import authoring, transfer
 from quizzes.services.reports import cohort_build
 from quizzes.services.transfer import spec_from_version
+from quizzes.views import fragment
 
 PAGE_SIZE = 50
 SORTS = {
@@ -124,9 +125,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         "topics": Topic.objects.all(),
         "flags": FLAGS,
     }
-    template = "studio/question_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
+    template = fragment(request, "studio/question_list.html", "results")
     return render(request, template, context)
 
 

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from quizzes import selectors
 from quizzes.models import Attempt, Exam
 from quizzes.services import attempts as engine
+from quizzes.views import fragment
 
 
 def _clock_headers(response: HttpResponse, attempt: Attempt, now) -> HttpResponse:
@@ -98,9 +99,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "seconds_left": engine.seconds_left(attempt, now),
         "selected": set(item.selected),
     }
-    template = "quizzes/question.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#question_panel"
+    template = fragment(request, "quizzes/question.html", "question_panel")
     return _clock_headers(render(request, template, context), attempt, now)
 
 

@@ -103,6 +103,9 @@ def test_a_reload_keeps_answers_flags_and_the_remaining_time(page, live_server, 
     page.click("#cell-1")
     page.wait_for_selector("#question-panel[data-position='1']")
     assert page.locator("label.choice").nth(2).locator("input").is_checked()
+    page.go_back()
+    page.wait_for_selector("#question-panel[data-position='2']")
+    assert page.locator("#timer").count() == 1 and page.locator("#palette").count() == 1
     assert console.errors == []
 
 

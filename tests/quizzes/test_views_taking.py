@@ -284,3 +284,11 @@ def test_question_page_and_answer_save_query_counts_do_not_grow_with_the_bank(
                 **HX,
             )
         engine.attempt_submit(attempt=attempt, now=timezone.now())
+
+
+def test_the_back_button_gets_the_whole_page_not_a_fragment(learner_client, attempt):
+    url = reverse("attempt_question", args=[attempt.pk, 4])
+    restore = learner_client.get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in restore.content.decode() and 'id="palette"' in restore.content.decode()
