@@ -292,3 +292,26 @@ def test_the_back_button_gets_the_whole_page_not_a_fragment(learner_client, atte
         url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in restore.content.decode() and 'id="palette"' in restore.content.decode()
+
+
+@pytest.mark.parametrize("name", ["results", "history", "home", "review"])
+def test_page_query_counts_are_pinned(
+    learner_client, learner, exam, name, django_assert_num_queries
+):
+    from tests.conftest import finish_exam
+
+    done = engine.attempt_start(user=learner, exam=exam, now=timezone.now(), rng=random.Random(8))
+    finish_exam(done, correct_positions={1, 2})
+    running = engine.attempt_start(
+        user=learner, exam=exam, now=timezone.now(), rng=random.Random(9)
+    )
+    url, expected = {
+        # every full page: session, user, the instructor-role check of the header;
+        # results: attempt, items, choices, topics (prefetched), domain names
+        "results": (reverse("attempt_results", args=[done.pk]), 8),
+        "history": (reverse("attempt_history"), 4),
+        "home": (reverse("home"), 6),
+        "review": (reverse("attempt_review", args=[running.pk]), 5),
+    }[name]
+    with django_assert_num_queries(expected):
+        assert learner_client.get(url).status_code == 200
