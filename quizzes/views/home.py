@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from quizzes import selectors
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Report
 
 
 @require_GET
@@ -13,4 +13,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent"] = Attempt.objects.filter(
             user=request.user, status=Attempt.Status.FINISHED
         ).select_related("exam")[:5]
+        report = Report.objects.filter(user=request.user).first()
+        context["report"] = report
+        exams = (report.data or {}).get("exams", []) if report else []
+        if exams:
+            context["readiness"] = round(100 * exams[0]["readiness"]["probability"])
     return render(request, "quizzes/home.html", context)

@@ -310,8 +310,19 @@ def test_page_query_counts_are_pinned(
         # results: attempt, items, choices, topics (prefetched), domain names
         "results": (reverse("attempt_results", args=[done.pk]), 8),
         "history": (reverse("attempt_history"), 4),
-        "home": (reverse("home"), 6),
+        "home": (reverse("home"), 7),  # + the report
         "review": (reverse("attempt_review", args=[running.pk]), 5),
     }[name]
     with django_assert_num_queries(expected):
         assert learner_client.get(url).status_code == 200
+
+
+def test_home_shows_the_readiness_and_links_the_report(learner_client, learner, exam):
+    from quizzes.services.reports import report_build
+    from tests.conftest import finish_exam
+
+    done = engine.attempt_start(user=learner, exam=exam, now=timezone.now(), rng=random.Random(8))
+    finish_exam(done, correct_positions=set(range(1, 66)))
+    report_build(user_id=learner.pk, now=timezone.now())
+    body = learner_client.get(reverse("home")).content.decode()
+    assert reverse("my_report") in body and "%</strong>" in body
