@@ -18,10 +18,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -29,8 +27,8 @@ from django.utils import timezone
 from quizzes.models import Attempt, AttemptItem, Report
 from quizzes.services import attempts as engine
 from tests.factories import UserFactory
+from tests.processes import CELERY_WORKER, ROOT, child_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "f" * 32
 
 pytestmark = [
@@ -63,13 +61,12 @@ class Stack:
     """Our own Redis, gunicorn and Celery worker against the test database."""
 
     def __init__(self, tmp_path):
-        db = settings.DATABASES["default"]
         self.redis_port = free_port()
         self.web_port = free_port()
         self.tmp = tmp_path
         self.env = dict(
             os.environ,
-            DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            DATABASE_URL=child_database_url(),
             DATABASE_CONN_MAX_AGE="60",
             CELERY_BROKER_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             PYTHONUNBUFFERED="1",
@@ -103,20 +100,7 @@ class Stack:
                 "30",
             ]
         else:
-            cmd = [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "INFO",
-            ]
+            cmd = CELERY_WORKER
         log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log)
         if name == "redis":

@@ -4,12 +4,9 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -17,8 +14,7 @@ from django.utils import timezone
 
 from quizzes.models import Report
 from quizzes.services import attempts as engine
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import CELERY_WORKER, ROOT, child_database_url
 
 pytestmark = [
     pytest.mark.worker,
@@ -35,25 +31,9 @@ def worker(transactional_db, eager_celery):
 
     app.conf.task_always_eager = False
     app.control.purge()
-    db = settings.DATABASES["default"]
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    )
+    env = dict(os.environ, DATABASE_URL=child_database_url())
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
+        CELERY_WORKER,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
