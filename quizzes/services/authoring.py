@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 
 from quizzes import scoring
 from quizzes.bankfile import QuestionSpec
@@ -108,7 +107,7 @@ def question_regrade(*, question: Question, author, now: datetime, note: str = "
         AttemptItem.objects.bulk_update(
             items, ["version", "choice_order", "selected", "is_correct"]
         )
-        for attempt in Attempt.objects.filter(pk__in=changed_attempts).select_related():
+        for attempt in Attempt.objects.filter(pk__in=changed_attempts):
             attempt.correct_count = (attempt.correct_count or 0) + changed_attempts[attempt.pk]
             attempt.passed = scoring.passed(
                 attempt.correct_count, attempt.question_count, attempt.pass_ratio
@@ -143,7 +142,3 @@ def question_report_resolve(*, report: QuestionReport, by, note: str, now: datet
             status=QuestionReport.Status.RESOLVED, resolution=note, resolved_by=by, resolved_at=now
         )
     )
-
-
-def open_reports_filter() -> Q:
-    return Q(reports__status=QuestionReport.Status.OPEN)

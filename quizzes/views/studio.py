@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,9 +105,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
     elif g.get("missing") == "en":
         qs = qs.filter(Q(current_version__stem_en="") | Q(current_version__explanation_en=""))
     if g.get("reported") == "1":
-        qs = qs.filter(
-            Exists(QuestionReport.objects.filter(question=OuterRef("pk"), status="open"))
-        )
+        qs = qs.filter(open_reports__gt=0)
     if g.get("flag") in FLAGS:
         qs = qs.filter(stats__flags__icontains=g["flag"])
     sort = g.get("sort", "key")
