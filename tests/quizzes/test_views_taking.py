@@ -326,3 +326,16 @@ def test_home_shows_the_readiness_and_links_the_report(learner_client, learner, 
     report_build(user_id=learner.pk, now=timezone.now())
     body = learner_client.get(reverse("home")).content.decode()
     assert reverse("my_report") in body and "%</strong>" in body
+
+
+def test_results_page_has_no_duplicate_element_ids(learner_client, learner, exam):
+    import re
+
+    from tests.conftest import finish_exam
+
+    done = engine.attempt_start(user=learner, exam=exam, now=timezone.now(), rng=random.Random(8))
+    finish_exam(done)
+    body = learner_client.get(reverse("attempt_results", args=[done.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids))
+    assert 'for="report-kind-7"' in body and 'id="report-kind-7"' in body
