@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -444,6 +445,58 @@ def quality_problems(q: QuestionSpec) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class LengthCue:
+    """How often an option's length gives the key away, for one group of questions."""
+
+    kind: str
+    lang: str
+    questions: int
+    hits: int
+    chance: float
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.questions if self.questions else 0.0
+
+    @property
+    def tolerance(self) -> float:
+        # Five points, or two standard errors where the group is too small for five to mean much.
+        if not self.questions:
+            return 1.0
+        se = math.sqrt(self.chance * (1 - self.chance) / self.questions)
+        return max(0.05, 2 * se) if self.questions < 100 else 0.05
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.rate - self.chance) <= self.tolerance
+
+
+def gives_key_by_length(q: QuestionSpec, lang: str) -> bool:
+    """True when the correct options are exactly the k strictly longest (k = 1 for single answer)."""
+    lengths = sorted(
+        ((len(c.text.get(lang, "").strip()), c.correct) for c in q.choices), reverse=True
+    )
+    k = q.choose
+    if k >= len(lengths) or lengths[k - 1][0] == lengths[k][0]:
+        return False
+    return all(correct for _, correct in lengths[:k])
+
+
+def length_cues(questions: list[QuestionSpec]) -> list[LengthCue]:
+    """Per kind and language: how often "pick the longest" finds the key, against chance."""
+    out = []
+    for kind in ("single", "multi"):
+        group = [q for q in questions if q.kind == kind and q.status == "active"]
+        if not group:
+            continue
+        chance = sum(1 / math.comb(len(q.choices), q.choose) for q in group) / len(group)
+        for lang in LANGUAGES:
+            hits = sum(gives_key_by_length(q, lang) for q in group)
+            out.append(LengthCue(kind, lang, len(group), hits, chance))
+    return out
+
+
 def check_file(path: Path, root: Path) -> list[str]:
     """Validate one question file against the vocabulary and its exam's blueprint."""
     errors: list[str] = []
@@ -465,7 +518,41 @@ def check_file(path: Path, root: Path) -> list[str]:
     )
 
 
+def _print_cues(questions: list[QuestionSpec]) -> None:
+    for cue in length_cues(questions):
+        mark = "ok" if cue.ok else "CUE"
+        print(
+            f"  {cue.kind:6} {cue.lang}: longest is the key in {cue.hits}/{cue.questions}"
+            f" = {cue.rate:.0%} (chance {cue.chance:.0%} ± {cue.tolerance:.0%}) {mark}"
+        )
+    positions: dict[int, int] = {}
+    for q in questions:
+        if q.kind == "single":
+            i = next(i for i, c in enumerate(q.choices) if c.correct)
+            positions[i] = positions.get(i, 0) + 1
+    print("  key position in file (single answer):", dict(sorted(positions.items())))
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--cues"]:
+        # Length cues for one file, or for each exam of the whole bank.
+        if len(argv) > 1:
+            bank_root = Path(__file__).parent / "bank"
+            errors: list[str] = []
+            path = Path(argv[1])
+            topics = parse_topics(_load_yaml(bank_root / "topics.yaml", errors), "t", errors)
+            exam = parse_exam(_load_yaml(path.parent.parent / "exam.yaml", errors), "e", errors)
+            assert exam is not None
+            qs = parse_questions(
+                _load_yaml(path, errors), str(path), exam=exam, topics=topics, errors=errors
+            )
+            print(path)
+            _print_cues(qs)
+            return 0
+        for exam in read_bank(Path(__file__).parent / "bank").exams.values():
+            print(exam.code)
+            _print_cues(exam.questions)
+        return 0
     if argv[:1] == ["--file"]:
         out = check_file(Path(argv[1]), Path(__file__).parent / "bank")
         print("\n".join(out))
