@@ -10,7 +10,9 @@ COPY . .
 RUN pip install --no-cache-dir . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 
-RUN useradd --create-home mogi
+# Static files are collected into the image; setup collects again (a no-op unless the
+# image was changed by hand), so the app user owns them.
+RUN useradd --create-home mogi && chown -R mogi /app/staticfiles
 USER mogi
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--graceful-timeout", "20"]

@@ -1,40 +1,145 @@
-"""Log-in throttling per username and per IP address.
+"""Throttling: log-in failures per account and per client address, and rate limits.
 
-Failures are counted in the cache with a time-to-live: the lock lifts by
-itself after the cool-off, so an attacker cannot lock a learner out for good
-by mistyping their username on purpose before an exam.
+Counts live in the cache with a time-to-live, so every lock lifts by itself: an
+attacker cannot lock a learner out for good by failing on purpose before an exam.
+
+The log-in lock is keyed on the account the typed identifier resolves to, so the
+username, the e-mail address and any NFKC-equal spelling (fullwidth letters) all
+count against the same lock. The client address is the socket's, unless the
+request came through a proxy named in MOGI_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import unicodedata
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.http import HttpRequest
 
 IP_FACTOR = 4  # an address may fail for several users (a shared office) before it is held
 
 
-def _keys(username: str, ip: str) -> tuple[str, str]:
-    return f"login-fail:user:{username.strip().lower()[:150]}", f"login-fail:ip:{ip}"
+# ---------------------------------------------------------------- who is asking
 
 
-def login_locked(*, username: str, ip: str) -> bool:
-    user_key, ip_key = _keys(username, ip)
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: the socket's, or the last untrusted hop of X-Forwarded-For.
+
+    The header is read only when the socket address is a trusted proxy; then it is
+    read from the right, skipping trusted proxies, because everything to the left of
+    the first untrusted hop could have been written by the client itself.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        if not _valid_ip(hop):
+            break
+        if not _trusted(hop):
+            return hop
+    return remote
+
+
+def _valid_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXIES)
+
+
+def normalise_identifier(identifier: str) -> str:
+    """How authentication reads a typed username or e-mail address (NFKC, case-folded)."""
+    return unicodedata.normalize("NFKC", identifier or "").strip().casefold()[:254]
+
+
+def account_key(identifier: str) -> str:
+    """The account a typed identifier names, or the normalised identifier if none."""
+    typed = unicodedata.normalize("NFKC", identifier or "").strip()[:254]
+    users = get_user_model().objects
+    if "@" in typed:
+        pk = users.filter(email__iexact=typed).values_list("pk", flat=True).first()
+    else:
+        pk = users.filter(username=typed).values_list("pk", flat=True).first()
+    return f"user:{pk}" if pk is not None else f"name:{normalise_identifier(typed)}"
+
+
+# ---------------------------------------------------------------- counters
+
+
+def _count(key: str) -> int:
+    value = cache.get(key, 0)
+    return value if isinstance(value, int) else 0
+
+
+def _increment(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+# ---------------------------------------------------------------- log-in
+
+
+def _login_keys(identifier: str, ip: str) -> tuple[str, str]:
+    return f"login-fail:{account_key(identifier)}", f"login-fail:ip:{ip}"
+
+
+def login_locked(*, identifier: str, ip: str) -> bool:
+    account, address = _login_keys(identifier, ip)
     limit = settings.LOGIN_MAX_FAILURES
-    return (cache.get(user_key, 0) >= limit) or (cache.get(ip_key, 0) >= limit * IP_FACTOR)
+    return _count(account) >= limit or _count(address) >= limit * IP_FACTOR
 
 
-def login_failed(*, username: str, ip: str) -> None:
-    for key in _keys(username, ip):
-        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
+def login_failed(*, identifier: str, ip: str) -> None:
+    for key in _login_keys(identifier, ip):
+        _increment(key, settings.LOGIN_LOCK_SECONDS)
 
 
-def login_succeeded(*, username: str, ip: str) -> None:
-    cache.delete(_keys(username, ip)[0])
+def login_succeeded(*, identifier: str, ip: str) -> None:
+    cache.delete(_login_keys(identifier, ip)[0])
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+# ---------------------------------------------------------------- rate limits
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``limit`` actions per ``seconds``, per address and per account."""
+
+    scope: str
+    limit: int
+    seconds: int
+
+
+SIGNUP = Rate("signup", limit=10, seconds=3600)
+PASSWORD_RESET = Rate("password-reset", limit=5, seconds=3600)
+PROBLEM_REPORT = Rate("problem-report", limit=20, seconds=3600)
+
+
+def rate_exceeded(rate: Rate, *, ip: str, account: str = "") -> bool:
+    """Count one action; True when it goes over the limit for the address or the account.
+
+    The address may act for a few accounts (a school behind one NAT), so it gets
+    IP_FACTOR times the account's allowance.
+    """
+    over = _increment(f"rate:{rate.scope}:ip:{ip}", rate.seconds) > rate.limit * IP_FACTOR
+    if account:
+        over |= _increment(f"rate:{rate.scope}:{account}", rate.seconds) > rate.limit
+    return over

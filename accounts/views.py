@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import PasswordResetView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import services
 from .forms import SignupForm
+from .throttle import PASSWORD_RESET, SIGNUP, client_ip, normalise_identifier, rate_exceeded
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -13,12 +18,52 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.language = getattr(request, "LANGUAGE_CODE", "") or ""
-        user.save()
-        login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        return redirect("home")
+        if rate_exceeded(SIGNUP, ip=client_ip(request)):
+            form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
+            return render(request, "registration/signup.html", {"form": form}, status=429)
+        services.signup_start(
+            request=request,
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    console = settings.EMAIL_BACKEND.endswith("console.EmailBackend")
+    return render(request, "registration/signup_sent.html", {"console_email": console})
+
+
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); POST activates and logs in."""
+    user = services.user_for_activation(uidb64, token)
+    if user is None:
+        return render(request, "registration/activate.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.user_activate(user=user)
+        user.is_active = True
+        login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
+        messages.success(
+            request,
+            _("Welcome to Mogi! Start with a mock exam to see where you stand."),
+        )
+        return redirect("home")
+    return render(request, "registration/activate.html", {"invalid": False, "who": user})
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Password reset, limited per address typed and per client address."""
+
+    def form_valid(self, form):
+        email = normalise_identifier(form.cleaned_data["email"])
+        if rate_exceeded(PASSWORD_RESET, ip=client_ip(self.request), account=f"email:{email}"):
+            form.add_error(None, _("Too many reset requests. Try again in an hour."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 @require_POST

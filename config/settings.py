@@ -5,6 +5,7 @@ console e-mail. Production sets DJANGO_DEBUG=0 and the variables documented in
 README.md; bad values fail loudly at start-up.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or CIDR ranges, not {item!r}"
+            ) from exc
+    return networks
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -67,9 +80,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,12 +197,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # HTTPS on (the default): redirect, Secure cookies, HSTS. A plain-HTTP trial sets
+    # DJANGO_SECURE_SSL_REDIRECT=0 and gets cookies a browser sends over HTTP.
+    HTTPS = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = HTTPS
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    SECURE_HSTS_PRELOAD = HTTPS
+    # nginx passes on the scheme the client used (see deploy/nginx.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = (
@@ -195,7 +214,11 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
-# Log-in throttling: failures per username and per IP within the window.
+# The client address is the socket's, unless the socket is one of these proxies (nginx in
+# docker-compose): then X-Forwarded-For is read, from the right, up to the first untrusted hop.
+TRUSTED_PROXIES = env_networks("MOGI_TRUSTED_PROXIES")
+
+# Log-in throttling: failures per account and per client address within the window.
 LOGIN_MAX_FAILURES = env_int("MOGI_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("MOGI_LOGIN_LOCK_SECONDS", 300)
 

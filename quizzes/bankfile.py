@@ -26,11 +26,45 @@ from typing import Any
 
 import yaml
 
+from quizzes.text import CONTROL, shorten
+
 LANGUAGES = ("ja", "en")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 URL_RE = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/[^\s]*$")
 CHOOSE_WORDS_EN = {2: "TWO", 3: "THREE", 4: "FOUR"}
 MAX_CHOICES = 6
+MAX_TEXT = 20_000  # characters in one stem, option, explanation or "why"
+FIELDS = (
+    "key",
+    "task",
+    "topics",
+    "choose",
+    "difficulty",
+    "status",
+    "stem",
+    "choices",
+    "explanation",
+    "references",
+)
+
+
+def _kind(value: Any) -> str:
+    """How a wrong-typed YAML value reads in an error message."""
+    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a "\udc80" escape
+        return False
+    return True
+
+
+def _names(values: Any) -> str:
+    """Unknown keys of any type, listed without echoing unbounded input."""
+    return ", ".join(sorted(shorten(v, 40) for v in values)[:10])
 
 
 class BankError(Exception):
@@ -156,16 +190,28 @@ def _texts(value: Any, where: str, errors: list[str], *, required: bool = True) 
     if not isinstance(value, dict):
         errors.append(f"{where}: expected a mapping with 'ja' and/or 'en'")
         return {}
-    unknown = set(value) - set(LANGUAGES)
+    unknown = [k for k in value if k not in LANGUAGES]
     if unknown:
-        errors.append(f"{where}: unknown language(s) {sorted(unknown)}")
+        errors.append(f"{where}: unknown language(s) {_names(unknown)}")
     out = {}
     for lang in LANGUAGES:
         text = value.get(lang)
         if text is None:
             continue
         if not isinstance(text, str):
-            errors.append(f"{where}.{lang}: expected text")
+            errors.append(f"{where}.{lang}: expected text, not {_kind(text)}")
+            continue
+        if len(text) > MAX_TEXT:
+            errors.append(f"{where}.{lang}: {len(text)} characters; at most {MAX_TEXT}")
+            continue
+        if not text.isascii() and not _encodable(text):
+            errors.append(f"{where}.{lang}: contains a character that is not valid Unicode")
+            continue
+        if match := CONTROL.search(text):
+            errors.append(
+                f"{where}.{lang}: contains an invisible control character "
+                f"(U+{ord(match.group()):04X}); remove it"
+            )
             continue
         if text.strip():
             out[lang] = text.strip()
@@ -174,15 +220,55 @@ def _texts(value: Any, where: str, errors: list[str], *, required: bool = True) 
     return out
 
 
-def _load_yaml(path: Path, errors: list[str]) -> Any:
+class StrictLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a few hundred bytes of *refs cannot expand into megabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out in full", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> tuple[Any, list[int]]:
+    """Parse one YAML document; also the 1-based line where each ``questions:`` item starts.
+
+    Raises yaml.YAMLError for invalid YAML, aliases included, and for nesting so deep
+    that the parser would exhaust the stack.
+    """
+    loader = StrictLoader(text)
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        lines: list[int] = []
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == "questions" and isinstance(value, yaml.SequenceNode):
+                    lines = [item.start_mark.line + 1 for item in value.value]
+        return loader.construct_document(node), lines
+    except RecursionError as exc:
+        raise yaml.YAMLError("the YAML is nested too deeply to read") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise yaml.YAMLError(f"a value cannot be read: {str(exc)[:100]}") from exc
+    finally:
+        loader.dispose()
+
+
+def _load_yaml(path: Path, errors: list[str]) -> Any:
+    return _load_yaml_lines(path, errors)[0]
+
+
+def _load_yaml_lines(path: Path, errors: list[str]) -> tuple[Any, list[int]]:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         errors.append(f"{path}: not valid YAML: {exc}".replace("\n", " "))
     except (OSError, UnicodeDecodeError) as exc:
         errors.append(f"{path}: cannot be read: {exc}")
-    return None
+    return None, []
 
 
 def parse_topics(data: Any, where: str, errors: list[str]) -> dict[str, TopicSpec]:
@@ -261,22 +347,28 @@ def parse_question(
         return None
     key = item.get("key")
     if not isinstance(key, str) or not KEY_RE.match(key):
-        errors.append(f"{where}: key {key!r} must be 3-80 characters of a-z, 0-9, '.', '_', '-'")
+        errors.append(
+            f"{where}: key {shorten(key)} must be 3-80 characters of a-z, 0-9, '.', '_', '-'"
+        )
         return None
     at = f"{where} [{key}]"
     before = len(errors)
 
-    task = str(item.get("task", ""))
+    raw_task = item.get("task", "")
+    task = str(raw_task) if isinstance(raw_task, str | int | float) else ""
     if task not in exam.task_codes:
-        errors.append(f"{at}: task {task!r} is not a task statement of {exam.code}")
+        errors.append(f"{at}: task {shorten(raw_task)} is not a task statement of {exam.code}")
 
     raw_topics = item.get("topics") or []
     if not isinstance(raw_topics, list) or not 1 <= len(raw_topics) <= 3:
         errors.append(f"{at}: topics must be a list of 1 to 3 keys")
         raw_topics = []
     for t in raw_topics:
-        if t not in topics:
-            errors.append(f"{at}: topic {t!r} is not in the vocabulary (topics.yaml)")
+        if not isinstance(t, str):
+            errors.append(f"{at}: each topic must be a key (text), not {_kind(t)}")
+        elif t not in topics:
+            errors.append(f"{at}: topic {shorten(t)} is not in the vocabulary (topics.yaml)")
+    raw_topics = [t for t in raw_topics if isinstance(t, str)]
     if len(set(raw_topics)) != len(raw_topics):
         errors.append(f"{at}: a topic is listed twice")
 
@@ -285,10 +377,10 @@ def parse_question(
         errors.append(f"{at}: choose must be a whole number of at least 1")
         choose = 1
     difficulty = item.get("difficulty", 2)
-    if difficulty not in (1, 2, 3):
+    if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
         errors.append(f"{at}: difficulty must be 1, 2 or 3")
     status = item.get("status", "active")
-    if status not in ("active", "retired"):
+    if not isinstance(status, str) or status not in ("active", "retired"):
         errors.append(f"{at}: status must be 'active' or 'retired'")
 
     stem = _texts(item.get("stem"), f"{at}.stem", errors)
@@ -329,26 +421,15 @@ def parse_question(
         errors.append(f"{at}: references must be a list of URLs")
         refs = []
     for r in refs:
-        if not URL_RE.match(r):
+        if len(r) > 500 or not URL_RE.match(r):
             errors.append(
-                f"{at}: reference {r!r} must be an https URL on docs.aws.amazon.com "
+                f"{at}: reference {shorten(r)} must be an https URL on docs.aws.amazon.com "
                 "or aws.amazon.com"
             )
 
-    unknown = set(item) - {
-        "key",
-        "task",
-        "topics",
-        "choose",
-        "difficulty",
-        "status",
-        "stem",
-        "choices",
-        "explanation",
-        "references",
-    }
+    unknown = [k for k in item if k not in FIELDS]
     if unknown:
-        errors.append(f"{at}: unknown field(s) {sorted(unknown)}")
+        errors.append(f"{at}: unknown field(s) {_names(unknown)}")
     if len(errors) > before:
         return None
     return QuestionSpec(
@@ -367,7 +448,13 @@ def parse_question(
 
 
 def parse_questions(
-    data: Any, where: str, *, exam: ExamSpec, topics: dict[str, TopicSpec], errors: list[str]
+    data: Any,
+    where: str,
+    *,
+    exam: ExamSpec,
+    topics: dict[str, TopicSpec],
+    errors: list[str],
+    lines: list[int] | None = None,
 ) -> list[QuestionSpec]:
     if data is None:
         return []
@@ -376,9 +463,8 @@ def parse_questions(
         return []
     out = []
     for i, item in enumerate(data["questions"]):
-        q = parse_question(
-            item, f"{where}: questions[{i}]", exam=exam, topics=topics, errors=errors
-        )
+        at = f"{where}: line {lines[i]}" if lines and i < len(lines) else f"{where}: questions[{i}]"
+        q = parse_question(item, at, exam=exam, topics=topics, errors=errors)
         if q is not None:
             out.append(q)
     return out
@@ -401,8 +487,9 @@ def read_bank(root: Path) -> Bank:
             continue
         exams[exam.code] = exam
         for qfile in sorted((exam_file.parent / "questions").glob("*.yaml")):
+            data, lines = _load_yaml_lines(qfile, errors)
             for q in parse_questions(
-                _load_yaml(qfile, errors), str(qfile), exam=exam, topics=topics, errors=errors
+                data, str(qfile), exam=exam, topics=topics, errors=errors, lines=lines
             ):
                 if q.key in seen:
                     errors.append(f"{q.source} [{q.key}]: key already used in {seen[q.key]}")
@@ -473,7 +560,7 @@ class LengthCue:
 
 
 def gives_key_by_length(q: QuestionSpec, lang: str) -> bool:
-    """True when the correct options are exactly the k strictly longest (k = 1 for single answer)."""
+    """True when the correct options are exactly the k strictly longest options."""
     lengths = sorted(
         ((len(c.text.get(lang, "").strip()), c.correct) for c in q.choices), reverse=True
     )
@@ -504,8 +591,9 @@ def check_file(path: Path, root: Path) -> list[str]:
     exam = parse_exam(_load_yaml(path.parent.parent / "exam.yaml", errors), "exam.yaml", errors)
     if exam is None:
         return errors
+    data, lines = _load_yaml_lines(path, errors)
     questions = parse_questions(
-        _load_yaml(path, errors), str(path), exam=exam, topics=topics, errors=errors
+        data, str(path), exam=exam, topics=topics, errors=errors, lines=lines
     )
     keys = [q.key for q in questions]
     errors += [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from quizzes.bankfile import KEY_RE, URL_RE, QuestionSpec, parse_question
 from quizzes.models import Exam, ImportJob, Question, QuestionReport, TaskStatement, Topic
 from quizzes.services.transfer import exam_context
+from quizzes.text import control_lines
 
 MAX_OPTIONS = 6
 
@@ -231,9 +232,19 @@ class ImportForm(forms.Form):
         if f.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         try:
-            return f.read().decode("utf-8-sig")
+            text = f.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("The file must be UTF-8 text.")) from exc
+        bad = control_lines(text, limit=3)
+        if bad:
+            raise forms.ValidationError(
+                _(
+                    "The file contains invisible control characters (line %(lines)s); "
+                    "remove them and upload it again."
+                )
+                % {"lines": ", ".join(f"{line}: {code}" for line, code in bad)}
+            )
+        return text
 
     def clean(self):
         data = super().clean()

@@ -241,6 +241,14 @@ class Attempt(models.Model):
             models.Index(fields=["user", "-started_at"]),
             models.Index(fields=["status", "deadline"]),
         ]
+        constraints = [
+            # Two simultaneous "Start" clicks must not give a learner two running attempts.
+            models.UniqueConstraint(
+                fields=["user", "exam", "mode"],
+                condition=models.Q(status="in_progress"),
+                name="one_attempt_in_progress_per_exam_and_mode",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.exam.code} #{self.pk} ({self.user})"

@@ -54,3 +54,24 @@ def test_the_image_builds_from_python_311_and_the_env_example_is_production():
         if line and not line.startswith("#")
     )
     assert env["DJANGO_DEBUG"] == "0" and "DJANGO_SECRET_KEY" in env
+
+
+def test_health_checks_use_readyz_and_nginx_forwards_the_original_scheme():
+    services = compose()["services"]
+    check = " ".join(services["web"]["healthcheck"]["test"])
+    assert "/readyz" in check
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "X-Forwarded-Proto $forwarded_proto" in conf
+    assert "map $http_x_forwarded_proto $forwarded_proto" in conf
+
+
+def test_only_the_compose_network_is_a_trusted_proxy_and_setup_collects_static_files():
+    import ipaddress
+
+    data = compose()
+    subnet = data["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    for name in ("web", "worker", "beat"):
+        trusted = data["services"][name]["environment"]["MOGI_TRUSTED_PROXIES"]
+        assert ipaddress.ip_network(trusted) == ipaddress.ip_network(subnet)
+    assert "collectstatic" in " ".join(data["services"]["setup"]["command"])

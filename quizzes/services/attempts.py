@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
@@ -105,6 +105,34 @@ def attempt_start(*, user, exam: Exam, now: datetime, rng: random.Random | None 
     ).values_list("version_id", "id"):
         choices[vid].append(cid)
 
+    try:
+        return _attempt_create(
+            user=user,
+            exam=exam,
+            now=now,
+            rng=rng,
+            picked=picked,
+            version_of=version_of,
+            choices=choices,
+        )
+    except IntegrityError:
+        # Another request started this exam between our check and our insert: the
+        # partial unique constraint kept it to one, so the learner gets that one.
+        return Attempt.objects.get(
+            user=user, exam=exam, mode=Attempt.Mode.EXAM, status=Attempt.Status.IN_PROGRESS
+        )
+
+
+def _attempt_create(
+    *,
+    user,
+    exam: Exam,
+    now: datetime,
+    rng: random.Random,
+    picked: list[scoring.Candidate],
+    version_of: dict[int, int],
+    choices: dict[int, list[int]],
+) -> Attempt:
     with transaction.atomic():
         attempt = Attempt.objects.create(
             user=user,

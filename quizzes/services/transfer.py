@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 import re
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import yaml
@@ -24,14 +26,24 @@ from quizzes.bankfile import (
     QuestionSpec,
     TaskSpec,
     TopicSpec,
+    load_yaml,
     parse_question,
     parse_questions,
 )
 from quizzes.importers.gift import parse_gift
 from quizzes.models import Choice, Exam, ImportJob, Question, QuestionVersion, TaskStatement, Topic
 from quizzes.services.bank import LoadResult, questions_upsert
+from quizzes.text import control_lines
 
 MAX_OPTIONS = 6
+# An import is read within these bounds, whatever the file holds: a worker is never
+# tied up by one upload, and a preview never echoes more than a page of errors.
+MAX_QUESTIONS = 2000
+MAX_ERRORS = 200
+MAX_ERROR_CHARS = 300
+READ_SECONDS = 10.0
+# A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BASE = [
     "key",
     "task",
@@ -143,11 +155,18 @@ def export_yaml(exam: Exam) -> str:
 def parse_yaml(text: str, exam_spec: ExamSpec, topics) -> tuple[list[QuestionSpec], list[str]]:
     errors: list[str] = []
     try:
-        data = yaml.safe_load(text)
+        data, lines = load_yaml(text)
     except yaml.YAMLError as exc:
         return [], [f"not valid YAML: {exc}".replace("\n", " ")]
-    specs = parse_questions(data, "file", exam=exam_spec, topics=topics, errors=errors)
-    return specs, errors
+    questions = data.get("questions") if isinstance(data, dict) else None
+    if isinstance(questions, list) and len(questions) > MAX_QUESTIONS:
+        return [], [_too_many(len(questions))]
+    specs = parse_questions(data, "file", exam=exam_spec, topics=topics, errors=errors, lines=lines)
+    return specs, [e.removeprefix("file: ") for e in errors]
+
+
+def _too_many(n: int) -> str:
+    return f"the file holds {n} questions; import at most {MAX_QUESTIONS} at a time"
 
 
 # ---------------------------------------------------------------- CSV
@@ -177,20 +196,52 @@ def export_csv(exam: Exam) -> str:
             row[f"option{i}_correct"] = "1" if c.correct else ""
             row[f"option{i}_why_ja"] = c.why.get("ja", "")
             row[f"option{i}_why_en"] = c.why.get("en", "")
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def csv_cell(value: object) -> object:
+    """Neutralise a cell a spreadsheet would run as a formula; ``csv_value`` undoes it."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def csv_value(cell: str) -> str:
+    """The text of a cell written by ``csv_cell``."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")):
+        return cell[1:]
+    return cell
 
 
 def parse_csv(text: str, exam_spec: ExamSpec, topics) -> tuple[list[QuestionSpec], list[str]]:
     reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        c for c in ("key", "task", "stem_ja", "option1_ja") if c not in (reader.fieldnames or [])
-    ]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        return [], [f"line {reader.line_num}: the header row cannot be read ({exc})"]
+    missing = [c for c in ("key", "task", "stem_ja", "option1_ja") if c not in fieldnames]
     if missing:
         return [], [f"the header row lacks the column(s) {', '.join(missing)}"]
-    specs, errors = [], []
-    for n, row in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k}
+    specs: list[QuestionSpec] = []
+    errors: list[str] = []
+    rows = iter(reader)
+    while True:
+        n = reader.line_num + 1  # the line where the next row starts
+        try:
+            raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(f"line {n}: this row cannot be read as CSV ({exc})")
+            break
+        if len(specs) + len(errors) >= MAX_QUESTIONS:
+            return [], [_too_many(sum(1 for _ in rows) + MAX_QUESTIONS + 1)]
+        row = {
+            k: csv_value((v if isinstance(v, str) else "").strip())
+            for k, v in raw.items()
+            if isinstance(k, str)
+        }
         item: dict = {
             "key": row.get("key"),
             "task": row.get("task"),
@@ -282,7 +333,24 @@ class Preview:
 
 
 def _parse_job(job: ImportJob, exam: Exam) -> tuple[list[QuestionSpec], list[str]]:
+    specs, errors = _read_job(job, exam)
+    if len(errors) > MAX_ERRORS:
+        errors = errors[:MAX_ERRORS] + [f"... and {len(errors) - MAX_ERRORS} more errors"]
+    return specs, [
+        e if len(e) <= MAX_ERROR_CHARS else e[: MAX_ERROR_CHARS - 1] + "…" for e in errors
+    ]
+
+
+def _read_job(job: ImportJob, exam: Exam) -> tuple[list[QuestionSpec], list[str]]:
+    bad = control_lines(job.content)
+    if bad:
+        return [], [
+            f"line {line}: contains an invisible control character ({code}); "
+            "remove it and upload the file again"
+            for line, code in bad
+        ]
     exam_spec, topics = exam_context(exam)
+    started = time.monotonic()
     if job.format == ImportJob.Format.YAML:
         specs, errors = parse_yaml(job.content, exam_spec, topics)
     elif job.format == ImportJob.Format.CSV:
@@ -296,9 +364,15 @@ def _parse_job(job: ImportJob, exam: Exam) -> tuple[list[QuestionSpec], list[str
             topic_keys=job.options.get("topics", []),
             language=job.options.get("language", "ja"),
         )
-    keys = [s.key for s in specs]
+    if time.monotonic() - started > READ_SECONDS:
+        return [], [
+            f"reading the file took more than {READ_SECONDS:.0f} seconds; "
+            "split it into smaller files"
+        ]
+    counts = Counter(s.key for s in specs)
+    keys = list(counts)
     errors += [
-        f"key {k} appears more than once" for k in sorted({k for k in keys if keys.count(k) > 1})
+        f"key {k} appears more than once" for k in sorted(k for k, n in counts.items() if n > 1)
     ]
     other = Question.objects.filter(key__in=keys).exclude(exam=exam).values_list("key", flat=True)
     errors += [f"key {k} belongs to another exam" for k in other]

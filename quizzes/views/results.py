@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.throttle import PROBLEM_REPORT, client_ip, rate_exceeded
 from quizzes import scoring, selectors
 from quizzes.forms import ReportProblemForm
 from quizzes.models import Attempt, AttemptItem
@@ -72,12 +73,18 @@ def report_problem(request: HttpRequest, pk: int, position: int) -> HttpResponse
         return HttpResponse(_("Report problems after you submit the exam."), status=409)
     item = get_object_or_404(AttemptItem, attempt=attempt, position=position)
     form = ReportProblemForm(request.POST)
+    status = 400
+    if form.is_valid() and rate_exceeded(
+        PROBLEM_REPORT, ip=client_ip(request), account=f"user:{request.user.pk}"
+    ):
+        form.add_error(None, _("You have sent many reports this hour. Try again later."))
+        status = 429
     if not form.is_valid():
         return render(
             request,
             "quizzes/results.html#report_form",
             {"attempt": attempt, "item": item, "form": form},
-            status=400,
+            status=status,
         )
     authoring.question_report_create(
         item=item,

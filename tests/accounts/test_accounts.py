@@ -9,33 +9,72 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_a_visitor_can_sign_up_and_is_logged_in(client):
-    response = client.post(
+def sign_up(client, username="hanako", email="hanako@example.com"):
+    return client.post(
         reverse("signup"),
         {
-            "username": "hanako",
-            "email": "hanako@example.com",
+            "username": username,
+            "email": email,
             "password1": "kumo-no-ue-2026!",
             "password2": "kumo-no-ue-2026!",
         },
     )
-    assert response.status_code == 302
+
+
+def activation_link(message) -> str:
+    import re
+
+    return re.search(r"http://testserver(/accounts/activate/\S+)", message.body).group(1)
+
+
+def test_a_visitor_signs_up_activates_by_email_and_is_logged_in(client):
+    response = sign_up(client)
+    assert response["Location"] == reverse("signup_sent")
+    assert "_auth_user_id" not in client.session
+    assert not client.login(username="hanako", password="kumo-no-ue-2026!")
+    link = activation_link(mail.outbox[0])
+    assert client.get(link).status_code == 200  # a mail scanner's GET activates nothing
+    assert not User.objects.get(username="hanako").is_active
+    response = client.post(link)
+    assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).context["user"].username == "hanako"
 
 
-def test_sign_up_refuses_a_taken_email_with_a_message(client, learner):
-    response = client.post(
-        reverse("signup"),
-        {
-            "username": "another",
-            "email": learner.email.upper(),
-            "password1": "kumo-no-ue-2026!",
-            "password2": "kumo-no-ue-2026!",
-        },
-    )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode() or "既に" in response.content.decode()
+def test_an_activation_link_works_once(client):
+    sign_up(client)
+    link = activation_link(mail.outbox[0])
+    client.post(link)
+    client.logout()
+    again = client.post(link)
+    assert again.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_a_forged_activation_link_is_refused(client):
+    sign_up(client)
+    user = User.objects.get(username="hanako")
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    for path in (f"/accounts/activate/{uid}/forged-token/", "/accounts/activate/%%%/x/"):
+        assert client.post(path).status_code == 400
+    assert not User.objects.get(pk=user.pk).is_active
+
+
+def test_signing_up_again_before_activating_sends_a_fresh_link(client):
+    sign_up(client)
+    sign_up(client, username="hanako2")
+    assert len(mail.outbox) == 2 and "/accounts/activate/" in mail.outbox[1].body
+    assert User.objects.filter(email="hanako@example.com").count() == 1
+    client.post(activation_link(mail.outbox[1]))
+    assert client.get(reverse("home")).context["user"].username == "hanako2"
+
+
+def test_sign_up_with_a_taken_email_creates_nothing_and_tells_the_owner(client, learner):
+    response = sign_up(client, username="another", email=learner.email.upper())
+    assert response["Location"] == reverse("signup_sent")
     assert not User.objects.filter(username="another").exists()
+    assert mail.outbox[0].to == [learner.email] and learner.username in mail.outbox[0].body
 
 
 def test_log_in_works_with_username_or_email(client, learner):

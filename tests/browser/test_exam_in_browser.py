@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -36,6 +37,10 @@ def test_sign_up_take_a_full_exam_review_submit_and_read_results(page, live_serv
     page.fill("input[name=password1]", "yozakura-2026!")
     page.fill("input[name=password2]", "yozakura-2026!")
     page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{base}/accounts/signup/sent/")
+    link = re.search(r"https?://\S+/accounts/activate/\S+", mail.outbox[-1].body).group()
+    page.goto(link)
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{base}/")
     attempt = start_exam(page, base)
 
