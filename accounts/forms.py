@@ -17,6 +17,15 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def validate_unique(self):
+        # A taken address must not show here: signup_start tells the owner by e-mail.
+        exclude = self._get_validation_exclusions()
+        exclude.add("email")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
 
 class ThrottledLoginMixin:
     """Refuse for a while after repeated failures, for the account and for the address."""

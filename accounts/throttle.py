@@ -11,6 +11,7 @@ request came through a proxy named in MOGI_TRUSTED_PROXIES.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import unicodedata
 from dataclasses import dataclass
@@ -74,7 +75,10 @@ def account_key(identifier: str) -> str:
         pk = users.filter(email__iexact=typed).values_list("pk", flat=True).first()
     else:
         pk = users.filter(username=typed).values_list("pk", flat=True).first()
-    return f"user:{pk}" if pk is not None else f"name:{normalise_identifier(typed)}"
+    if pk is not None:
+        return f"user:{pk}"
+    # Hashed: cache keys stay short whatever was typed.
+    return "name:" + hashlib.sha256(normalise_identifier(typed).encode()).hexdigest()[:32]
 
 
 # ---------------------------------------------------------------- counters

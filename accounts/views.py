@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -58,7 +60,8 @@ class ThrottledPasswordResetView(PasswordResetView):
 
     def form_valid(self, form):
         email = normalise_identifier(form.cleaned_data["email"])
-        if rate_exceeded(PASSWORD_RESET, ip=client_ip(self.request), account=f"email:{email}"):
+        account = "email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+        if rate_exceeded(PASSWORD_RESET, ip=client_ip(self.request), account=account):
             form.add_error(None, _("Too many reset requests. Try again in an hour."))
             response = self.form_invalid(form)
             response.status_code = 429
