@@ -18,6 +18,7 @@ from django.utils import timezone
 from quizzes.models import Attempt, ImportJob, Question, QuestionReport, QuestionVersion
 from quizzes.services import attempts as engine
 from quizzes.services import transfer
+from tests.accounts.test_accounts import sign_up
 from tests.conftest import finish_exam
 
 pytestmark = pytest.mark.django_db
@@ -371,6 +372,9 @@ def test_an_import_over_the_question_budget_is_refused_whole(teacher, exam, monk
     text = yaml.safe_dump({"questions": [valid_question(key=f"t11-budget-{i}") for i in range(4)]})
     job, _ = preview(teacher, exam, text)
     assert job.summary["errors"] == ["the file holds 4 questions; import at most 3 at a time"]
+    job, _ = preview(teacher, exam, transfer.export_csv(exam), fmt="csv")
+    n = exam.questions.count()
+    assert job.summary["errors"] == [f"the file holds {n} questions; import at most 3 at a time"]
 
 
 def test_a_gift_file_with_thousands_of_problems_shows_a_bounded_list(teacher, exam):
@@ -463,19 +467,8 @@ def test_the_admin_log_in_shares_the_lock(client, fresh_cache):
 def test_sign_up_answers_the_same_for_a_known_and_an_unknown_address(client, learner):
     from django.core import mail
 
-    def sign_up(username, email):
-        return client.post(
-            reverse("signup"),
-            {
-                "username": username,
-                "email": email,
-                "password1": "kumo-no-ue-2026!",
-                "password2": "kumo-no-ue-2026!",
-            },
-        )
-
-    known = sign_up("another", learner.email)
-    unknown = sign_up("hanako", "hanako@example.com")
+    known = sign_up(client, "another", learner.email)
+    unknown = sign_up(client, "hanako", "hanako@example.com")
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == reverse("signup_sent")
     assert [m.to for m in mail.outbox] == [[learner.email], ["hanako@example.com"]]
@@ -498,63 +491,36 @@ def behind_proxy(settings, fresh_cache):
     settings.LOGIN_MAX_FAILURES = 2  # per address: 2 x IP_FACTOR = 8 failures
 
 
-def fail_logins(client, n, *, remote, forwarded=None):
-    headers = {"REMOTE_ADDR": remote}
-    if forwarded:
-        headers["HTTP_X_FORWARDED_FOR"] = forwarded
-    for i in range(n):
-        client.post(reverse("login"), {"username": f"guess{i}", "password": "x"}, **headers)
+def log_in_from(client, *, remote, forwarded, username="someone"):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": "x"},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
 
 
 def test_through_a_trusted_proxy_each_client_has_its_own_address_limit(client, behind_proxy):
-    fail_logins(client, 8, remote="10.9.0.5", forwarded="203.0.113.7")
-    blocked = client.post(
-        reverse("login"),
-        {"username": "someone", "password": "x"},
-        REMOTE_ADDR="10.9.0.5",
-        HTTP_X_FORWARDED_FOR="203.0.113.7",
-    )
-    other = client.post(
-        reverse("login"),
-        {"username": "someone", "password": "x"},
-        REMOTE_ADDR="10.9.0.5",
-        HTTP_X_FORWARDED_FOR="198.51.100.4",
-    )
+    for i in range(8):
+        log_in_from(client, remote="10.9.0.5", forwarded="203.0.113.7", username=f"guess{i}")
+    blocked = log_in_from(client, remote="10.9.0.5", forwarded="203.0.113.7")
+    other = log_in_from(client, remote="10.9.0.5", forwarded="198.51.100.4")
     assert locked(blocked) and not locked(other)
 
 
 def test_a_client_cannot_spoof_its_address_through_the_proxy(client, behind_proxy):
     # The client writes its own X-Forwarded-For; nginx appends the real address.
     for i in range(8):
-        client.post(
-            reverse("login"),
-            {"username": f"guess{i}", "password": "x"},
-            REMOTE_ADDR="10.9.0.5",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.7",
-        )
-    response = client.post(
-        reverse("login"),
-        {"username": "someone", "password": "x"},
-        REMOTE_ADDR="10.9.0.5",
-        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7",
-    )
+        spoofed = f"192.0.2.{i}, 203.0.113.7"
+        log_in_from(client, remote="10.9.0.5", forwarded=spoofed, username=f"guess{i}")
+    response = log_in_from(client, remote="10.9.0.5", forwarded="192.0.2.99, 203.0.113.7")
     assert locked(response)
 
 
 def test_from_an_untrusted_address_the_forwarded_header_is_ignored(client, behind_proxy):
     for i in range(8):
-        client.post(
-            reverse("login"),
-            {"username": f"guess{i}", "password": "x"},
-            REMOTE_ADDR="198.51.100.20",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
-        )
-    response = client.post(
-        reverse("login"),
-        {"username": "someone", "password": "x"},
-        REMOTE_ADDR="198.51.100.20",
-        HTTP_X_FORWARDED_FOR="192.0.2.200",
-    )
+        log_in_from(client, remote="198.51.100.20", forwarded=f"192.0.2.{i}", username=f"g{i}")
+    response = log_in_from(client, remote="198.51.100.20", forwarded="192.0.2.200")
     assert locked(response)
 
 
@@ -583,24 +549,8 @@ def test_rate_limits_on_sign_up_password_reset_and_problem_reports(
     from accounts.throttle import IP_FACTOR, PASSWORD_RESET, PROBLEM_REPORT, SIGNUP
 
     for i in range(SIGNUP.limit * IP_FACTOR):
-        client.post(
-            reverse("signup"),
-            {
-                "username": f"u{i}",
-                "email": f"u{i}@example.com",
-                "password1": "kumo-no-ue-2026!",
-                "password2": "kumo-no-ue-2026!",
-            },
-        )
-    over = client.post(
-        reverse("signup"),
-        {
-            "username": "late",
-            "email": "late@example.com",
-            "password1": "kumo-no-ue-2026!",
-            "password2": "kumo-no-ue-2026!",
-        },
-    )
+        sign_up(client, f"u{i}", f"u{i}@example.com")
+    over = sign_up(client, "late", "late@example.com")
     assert over.status_code == 429
 
     for _ in range(PASSWORD_RESET.limit):

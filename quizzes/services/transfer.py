@@ -226,6 +226,7 @@ def parse_csv(text: str, exam_spec: ExamSpec, topics) -> tuple[list[QuestionSpec
     specs: list[QuestionSpec] = []
     errors: list[str] = []
     rows = iter(reader)
+    read = 0
     while True:
         n = reader.line_num + 1  # the line where the next row starts
         try:
@@ -235,8 +236,9 @@ def parse_csv(text: str, exam_spec: ExamSpec, topics) -> tuple[list[QuestionSpec
         except csv.Error as exc:
             errors.append(f"line {n}: this row cannot be read as CSV ({exc})")
             break
-        if len(specs) + len(errors) >= MAX_QUESTIONS:
-            return [], [_too_many(sum(1 for _ in rows) + MAX_QUESTIONS + 1)]
+        read += 1
+        if read > MAX_QUESTIONS:
+            return [], [_too_many(read + sum(1 for _ in rows))]
         row = {
             k: csv_value((v if isinstance(v, str) else "").strip())
             for k, v in raw.items()
